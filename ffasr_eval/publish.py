@@ -18,6 +18,7 @@ from huggingface_hub import CommitOperationAdd, EvalResultEntry, HfApi
 from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError, LocalTokenNotFoundError, RepositoryNotFoundError
 
 import ffasr_eval
+from ffasr_eval._templates import TEMPLATES_DIR as _TEMPLATES
 from ffasr_eval.errors import ResultsError, SubmitError
 from ffasr_eval.results import (
     ResultPayload,
@@ -34,7 +35,6 @@ from ffasr_eval.results import (
 from ffasr_eval.signing import EvaluatorKey, resolve_key, sign_payload
 from ffasr_eval.summary import RunSummary
 
-_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _OPEN_PR_STATUSES = ("open", "draft")
 
 

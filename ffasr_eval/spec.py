@@ -37,6 +37,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ffasr_eval._templates import template_path
 from ffasr_eval._yaml_lines import LineMap, YamlSyntaxError, parse_yaml
 from ffasr_eval.errors import ScoringError, SpecError
 
@@ -80,7 +81,7 @@ SCORERS: tuple[str, ...] = ("wer", "cer", "per", "pwed")
 METRICS: tuple[str, ...] = (*SCORERS, "rtfx")
 
 #: The benchmark template that `spec_for_configs` fills.
-TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "templates" / "eval.yaml"
+TEMPLATE_PATH = template_path("eval.yaml")
 
 _Text = Annotated[str, StringConstraints(min_length=1)]
 
