@@ -159,9 +159,13 @@ class _Dir:
                 return None
         return node
 
+    def changed(self) -> bool:
+        """Whether this tree or any tree below it was modified."""
+        return self.dirty or any(isinstance(e, _Dir) and e.changed() for e in self.entries.values())
+
     def write(self) -> bytes | None:
         """Write changed trees bottom-up; return this tree's sha (None when it became empty)."""
-        if not self.dirty and all(not isinstance(e, _Dir) or not e.dirty for e in self.entries.values()):
+        if not self.changed():
             return self.binsha
         items: list[tuple[bytes, int, str]] = []
         for name, entry in self.entries.items():

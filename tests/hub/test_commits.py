@@ -60,6 +60,14 @@ def test_create_commit_adds_deletes_copies_in_one_commit(repo) -> None:
     assert len(api.list_repo_commits(repo_id)) == 3
 
 
+@pytest.mark.parametrize("path", ["top.txt", "a/one.txt", "a/b/deep.txt", "a/b/c/d/deeper.txt"])
+def test_overwriting_a_file_at_any_depth_stores_the_new_content(repo, path) -> None:
+    api, repo_id = repo
+    api.upload_file(path_or_fileobj=b"old", path_in_repo=path, repo_id=repo_id)
+    api.upload_file(path_or_fileobj=b"new", path_in_repo=path, repo_id=repo_id)
+    assert _files(api, repo_id)[path] == b"new"
+
+
 def test_deleting_a_missing_file_is_entry_not_found_and_changes_nothing(repo) -> None:
     api, repo_id = repo
     head = api.model_info(repo_id).sha

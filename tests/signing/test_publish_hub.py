@@ -140,8 +140,6 @@ def test_pr_description_is_the_rendered_template(make_hub_user, run_dir) -> None
     assert "| near_field | WER | 8.12 |" in text and "Unsigned: no evaluator key was configured" in text
 
 
-@pytest.mark.xfail(strict=True, reason="embedded Hub bug: a commit overwriting a file 3+ path levels deep keeps the "
-                   "old blob (ffasr_eval/hub/_git.py _Dir.write checks only direct children for changes)")
 def test_eval_log_replaced_in_the_pr_is_invalid(make_hub_user, run_dir) -> None:
     owner, member = make_hub_user(), make_hub_user()
     repo, _ = model_repo(owner)
