@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import jinja2
 from huggingface_hub import CommitOperationAdd, EvalResultEntry, HfApi
 from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError, LocalTokenNotFoundError, RepositoryNotFoundError
 
 import ffasr_eval
-from ffasr_eval._templates import TEMPLATES_DIR as _TEMPLATES
+from ffasr_eval._templates import render_template
 from ffasr_eval.errors import ResultsError, SubmitError
 from ffasr_eval.results import (
     ResultPayload,
@@ -263,14 +262,9 @@ def render_pr_description(
         "it becomes part of the model card's results when the owner merges this PR."
     )
     hardware = payload.hardware
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(_TEMPLATES), undefined=jinja2.StrictUndefined, keep_trailing_newline=True
-    )
-    try:
-        template = environment.get_template("pr_description.md")
-    except jinja2.TemplateNotFound as exc:
-        raise SubmitError(f"PR description template {_TEMPLATES / 'pr_description.md'} is missing") from exc
-    return template.render(
+    return render_template(
+        "pr_description.md",
+        SubmitError,
         benchmark_name=payload.dataset.name,
         model_repo=payload.model.repo_id,
         model_revision=payload.model.revision,

@@ -1,0 +1,1 @@
+"""Fixtures that build tiny benchmarks (owned by the data area)."""
