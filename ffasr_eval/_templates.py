@@ -31,7 +31,7 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_template(name: str, error: type[FFASRError], **context: Any) -> str:
+def render_template(name: str, error: type[FFASRError], /, **context: Any) -> str:
     """Render ``templates/<name>`` with `context`.
 
     Raises:
