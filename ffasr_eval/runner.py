@@ -59,10 +59,11 @@ def _provider_output_kind(provider: str) -> str:
     """
     import inspect_ai.model._providers.providers  # noqa: F401  (registers Inspect's own providers)
     from inspect_ai._util.entrypoints import ensure_entry_points
-    from inspect_ai._util.registry import registry_lookup
+    from inspect_ai._util.registry import registry_find, registry_unqualified_name
 
     ensure_entry_points()
-    if registry_lookup("modelapi", provider) is None:
+    # Matched by unqualified name, as Inspect's get_model does (sphinx == ffasr_eval/sphinx).
+    if not registry_find(lambda info: info.type == "modelapi" and registry_unqualified_name(info) == provider):
         raise RunError(f"unknown model provider '{provider}': use sphinx/en-us, sphinx-phone/en-us, "
                        "hf-asr/<model id or path>, or an Inspect provider that accepts audio")
     return OUTPUT_KINDS.get(provider, "words")
