@@ -55,7 +55,32 @@ _LAZY: dict[str, str] = {
     "verify_entries": "ffasr_eval.signing",
 }
 
-__all__ = sorted(["FFASRError", "__version__", *_LAZY])
+__all__ = [
+    "CollectReport",
+    "EntryVerdict",
+    "ErrorCounts",
+    "EvalSpec",
+    "EvaluatorRegistry",
+    "FFASRError",
+    "LocalHub",
+    "RunSummary",
+    "SubmitResult",
+    "TaskSpec",
+    "TaskSummary",
+    "__version__",
+    "check_spec",
+    "collect",
+    "create_key",
+    "get_normalizer",
+    "load_key",
+    "load_results",
+    "load_spec",
+    "moderate",
+    "normalize",
+    "spec_for_configs",
+    "submit",
+    "verify_entries",
+]
 
 if TYPE_CHECKING:
     from ffasr_eval.collect import CollectReport, collect, moderate

@@ -25,3 +25,7 @@ def test_import_does_not_load_the_hub_client() -> None:
     code = "import sys, ffasr_eval; print('huggingface_hub' in sys.modules, 'torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_all_lists_exactly_the_lazy_names() -> None:
+    assert sorted(ffasr_eval.__all__) == sorted(["FFASRError", "__version__", *ffasr_eval._LAZY])
