@@ -1,5 +1,46 @@
-"""Planned verb(s); replaced when built."""
+"""`ffasr-eval build`."""
 
-from ffasr_eval._cli._planned import planned_command
+from __future__ import annotations
 
-build = planned_command("build", "ffasr-eval build")
+import os
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option("--source", default="synth", show_default=True,
+              help="Clean speech: synth (piper TTS over the bundled corpus), a folder with manifest.csv/"
+                   "manifest.jsonl (path,text), or hub:ORG/NAME (a datasets dataset with audio and text).")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Benchmark folder.")
+@click.option("--push", metavar="ORG/NAME", help="Upload the folder to this Hub dataset repo (HF_ENDPOINT/HF_TOKEN).")
+@click.option("--seed", default=0, show_default=True, help="Same seed and source → byte-identical audio.")
+@click.option("--n-utterances", default=100, show_default=True, type=click.IntRange(min=1),
+              help="Clean utterances; every condition renders all of them.")
+@click.option("--jobs", default=min(2, os.cpu_count() or 1), show_default=True, type=click.IntRange(min=1),
+              help="Simulation worker processes.")
+@click.option("--conditions", help="Comma-separated subset, e.g. near_field,far_snr5 (default: all).")
+def build(source: str, out: Path, push: str | None, seed: int, n_utterances: int, jobs: int,
+          conditions: str | None) -> None:
+    """Build a far-field benchmark dataset repo folder (and optionally push it).
+
+    Writes OUT/eval.yaml, OUT/README.md (dataset card with measured acoustics), OUT/evaluators.yaml
+    and OUT/data/<condition>/test-*.parquet for near_field, far_snr20/10/5/0 and moving.
+
+    \b
+    Examples:
+      ffasr-eval build --source synth --n-utterances 100 --out bench
+      ffasr-eval build --source recordings/ --out bench --push ffasr/far-field-bench
+      ffasr-eval build --source hub:ffasr/clean-speech --out bench --conditions near_field,far_snr5
+    """
+    from ffasr_eval.data import build_benchmark, push_benchmark
+
+    report = build_benchmark(source, out, n_utterances=n_utterances, seed=seed, jobs=jobs,
+                             conditions=conditions.split(",") if conditions else None)
+    click.echo(f"Built {out}: {report.n_utterances} utterances × {len(report.configs)} conditions, "
+               f"{report.audio_seconds / 60:.1f} min of audio.")
+    if report.missing_words:
+        click.echo(f"Words missing from the pronouncing dictionary: {', '.join(report.missing_words)}")
+    if push:
+        sha = push_benchmark(out, push)
+        click.echo(f"Pushed to {push} at {sha}.")
