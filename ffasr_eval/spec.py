@@ -62,16 +62,25 @@ __all__ = [
     "spec_for_configs",
 ]
 
-#: Values of ``evaluation_framework`` this toolkit accepts as Hub-valid. The Hub keeps a fixed
-#: list that it does not publish; its documentation says eval.yaml "is based on Inspect AI" and
-#: shows only ``inspect-ai``. The other two are the evaluation libraries Hugging Face maintains or
-#: documents next to it; a file naming them is valid for the Hub but not runnable by ffasr-eval.
-HUB_EVALUATION_FRAMEWORKS: tuple[str, ...] = ("inspect-ai", "lighteval", "lm-evaluation-harness")
+#: Values of ``evaluation_framework`` the Hub accepts. The Hub keeps this enumeration in
+#: huggingface.js (``packages/tasks/src/eval.ts``, ``EVALUATION_FRAMEWORKS``; this copy is from commit
+#: 0589d130abd3393e9a68066f4e90ca2e7397b4ec) and the Hub documentation ("Eval.yaml specification")
+#: points there. A file naming another one of these is valid for the Hub but not runnable by ffasr-eval.
+HUB_EVALUATION_FRAMEWORKS: tuple[str, ...] = (
+    "apex-evals", "archipelago", "claw-eval", "exgentic", "harbor", "inspect-ai", "math-arena", "mdpbench",
+    "mteb", "nemo-evaluator", "olmocr-bench", "open-asr-leaderboard", "parsebench", "screenspot-pro",
+    "swe-bench", "swe-bench-pro", "video-mme-v2", "wildclawbench", "yc-bench",
+)
 
-#: Task ids: the Hub does not document its charset, so we use a conservative one that is safe in
-#: file names, URLs and ``hf/<repo>/<task>`` task specs: a letter or digit, then letters, digits,
-#: ``_ . -``; at most 96 characters.
-TASK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$"
+#: Hub task ids. The Hub documents no charset; its own documentation uses ``MathArena/aime_2026``,
+#: so '/'-separated parts are accepted. We keep each part conservative (a letter or digit, then
+#: letters, digits, ``_ . -``) and the whole id at most 96 characters.
+HUB_TASK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)*$"
+
+#: Task ids ffasr-eval can run: one such part, no '/', because the id also names Inspect tasks, log
+#: files and ``hf/<repo>/<task>`` task specs.
+TASK_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+TASK_ID_MAX_LENGTH = 96
 
 #: Split names: the rule of `datasets` (``datasets.splits``): word characters, dot-separated.
 SPLIT_PATTERN = r"^\w+(\.\w+)*$"
@@ -84,15 +93,27 @@ METRICS: tuple[str, ...] = (*SCORERS, "rtfx")
 TEMPLATE_PATH = template_path("eval.yaml")
 
 _Text = Annotated[str, StringConstraints(min_length=1)]
+_M = typing.TypeVar("_M", bound=BaseModel)
+
+
+def _check_hub_task_id(value: str) -> str:
+    if len(value) > TASK_ID_MAX_LENGTH or not re.fullmatch(HUB_TASK_ID_PATTERN, value):
+        raise PydanticCustomError(
+            "task_id",
+            "task id '{value}' is not allowed by the Hub charset: use a letter or digit, then letters, digits, "
+            "'_', '.' or '-' (parts may be joined by '/'; at most 96 characters), e.g. 'far_snr5'",
+            {"value": value},
+        )
+    return value
 
 
 def _check_task_id(value: str) -> str:
-    if not re.fullmatch(TASK_ID_PATTERN, value):
+    if not re.fullmatch(TASK_ID_PATTERN, value):  # the Hub rule (length included) has already run
         raise PydanticCustomError(
             "task_id",
-            "task id '{value}' is not allowed by the Hub charset: use a letter or digit, then letters, "
-            "digits, '_', '.' or '-' (at most 96 characters), e.g. 'far_snr5'",
-            {"value": value},
+            "task id '{value}' has a '/': ffasr-eval uses task ids in Inspect task and log file names, "
+            "so use letters, digits, '_', '.' or '-' only, e.g. '{suggestion}'",
+            {"value": value, "suggestion": value.replace("/", "_")},
         )
     return value
 
@@ -122,13 +143,17 @@ class _Model(BaseModel):
 
 
 class HubTask(BaseModel):
-    """The Hub-core fields of one task (other fields are allowed and ignored here)."""
+    """The Hub-core fields of one task (other fields are allowed and ignored here).
+
+    As on the Hub, ``config`` may be left out (the dataset's default config) and ``split``
+    defaults to ``test``.
+    """
 
     model_config = ConfigDict(strict=True, extra="allow", frozen=True)
 
-    id: Annotated[str, AfterValidator(_check_task_id)]
-    config: _Text
-    split: Annotated[str, AfterValidator(_check_split)]
+    id: Annotated[str, AfterValidator(_check_hub_task_id)]
+    config: _Text | None = None
+    split: Annotated[str, AfterValidator(_check_split)] = "test"
 
 
 class HubSpec(BaseModel):
@@ -198,12 +223,9 @@ def _check_normalizer(preset: object) -> None:
         raise PydanticCustomError(
             "normalizer", "expected a normalizer preset name (a string), got '{preset}'", {"preset": preset, "at": ("args", "normalizer")}
         )
-    try:  # imported here: the scoring library loads jiwer and panphon
-        from ffasr_eval.scoring import get_normalizer
-    except ModuleNotFoundError as exc:  # only while the scoring library is not in this tree
-        if exc.name != "ffasr_eval.scoring":
-            raise
-        return
+    # Imported here: the scoring library loads jiwer and panphon.
+    from ffasr_eval.scoring import get_normalizer
+
     try:
         get_normalizer(preset)
     except ScoringError as exc:
@@ -217,8 +239,8 @@ class TaskSpec(HubTask, _Model):
 
     Attributes:
         id: Task id (Hub charset), also the ``task_id`` of result entries.
-        config: Dataset config name.
-        split: Dataset split name.
+        config: Dataset config name (required here: benchmark datasets have one config per condition).
+        split: Dataset split name (default ``test``, as on the Hub).
         field_spec: Input (audio), target (reference text or phonemes) and metadata columns.
         solvers: At least one solver (``transcribe``).
         scorers: At least one scorer; the first one gives the task's leaderboard value.
@@ -226,6 +248,8 @@ class TaskSpec(HubTask, _Model):
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
+    id: Annotated[str, AfterValidator(_check_hub_task_id), AfterValidator(_check_task_id)]
+    config: _Text
     field_spec: FieldSpec
     solvers: Annotated[list[SolverSpec], Field(min_length=1)]
     scorers: Annotated[list[ScorerSpec], Field(min_length=1)]
@@ -458,12 +482,11 @@ def check_text(text: str, *, path: str | None = None) -> SpecReport:
     if not isinstance(data, dict):
         found = "an empty file" if data is None else f"a {type(data).__name__}"
         return SpecReport(path, None, hub_errors=(SpecIssue("", f"expected a mapping of fields (name, tasks, ...), got {found}", 1),))
-    hub_errors = _issues(HubSpec, data, lines)
-    runnable_all = _issues(EvalSpec, data, lines)
+    _, hub_errors = _validate(HubSpec, data, lines)
+    spec, runnable_all = _validate(EvalSpec, data, lines)
     seen = {issue.field for issue in hub_errors}
     runnable_errors = tuple(issue for issue in runnable_all if issue.field not in seen)
-    spec = EvalSpec.model_validate(data) if not (hub_errors or runnable_all) else None
-    return SpecReport(path, spec, hub_errors, runnable_errors)
+    return SpecReport(path, spec if not hub_errors else None, hub_errors, runnable_errors)
 
 
 def load_spec(path: str | Path) -> EvalSpec:
@@ -538,12 +561,11 @@ def spec_for_configs(
 # --------------------------------------------------------------------------- error messages
 
 
-def _issues(model: type[BaseModel], data: dict[str, Any], lines: LineMap) -> tuple[SpecIssue, ...]:
+def _validate(model: type[_M], data: dict[str, Any], lines: LineMap) -> tuple[_M | None, tuple[SpecIssue, ...]]:
     try:
-        model.model_validate(data)
+        return model.model_validate(data), ()
     except ValidationError as exc:
-        return _to_issues(exc, lines, model)
-    return ()
+        return None, _to_issues(exc, lines, model)
 
 
 def _to_issues(exc: ValidationError, lines: LineMap, model: type[BaseModel]) -> tuple[SpecIssue, ...]:
@@ -579,6 +601,7 @@ def _field_path(loc: Sequence[str | int]) -> str:
 
 
 _MISSING_HINTS = {
+    "config": "ffasr-eval needs each task's dataset config, e.g. 'near_field'",
     "field_spec": "inspect-ai tasks need field_spec, e.g. {input: audio, target: text}",
     "solvers": "e.g. [{name: transcribe}]",
     "scorers": "e.g. [{name: wer, args: {normalizer: english}}]",
@@ -608,7 +631,8 @@ def _message(error: dict[str, Any], loc: Sequence[str | int]) -> str:
         if name == "evaluation_framework" and value in HUB_EVALUATION_FRAMEWORKS:
             return f"ffasr-eval runs only 'inspect-ai' benchmarks, this file names {value!r}"
         if name == "evaluation_framework":
-            return f"unknown evaluation_framework {value!r}; the Hub accepts {expected}"
+            return (f"unknown evaluation_framework {value!r}: use 'inspect-ai' (the Hub accepts only its fixed list: "
+                    f"{', '.join(HUB_EVALUATION_FRAMEWORKS)})")
         if name == "name" and len(loc) >= 3 and loc[-3] in {"scorers", "solvers"}:
             return f"unknown {str(loc[-3])[:-1]} {value!r}; expected {expected}"
         return f"expected {expected}, got {_describe(value)}"

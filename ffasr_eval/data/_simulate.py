@@ -16,7 +16,7 @@ import numpy as np
 import pyroomacoustics as pra
 from scipy.signal import fftconvolve
 
-from ffasr_eval.data._acoustics import c50_db, drr_db, rt60
+from ffasr_eval.data._acoustics import rt60
 
 FS = 16_000
 ROOMS_PER_CONDITION = 3

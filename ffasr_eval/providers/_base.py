@@ -16,6 +16,9 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 from ffasr_eval.errors import AudioError
 
 SAMPLE_RATE = 16_000
+#: Models (class, name, options) already warmed up in this process: Inspect creates one model per
+#: task, and the warm-up is meant once per loaded model, not once per task.
+_WARMED_UP: set[tuple[str, str, str]] = set()
 
 
 def audio_data_url(wav_bytes: bytes) -> str:
@@ -55,7 +58,8 @@ class ASRModelAPI(ModelAPI):
 
     Subclasses implement `transcribe`. The clock covers `transcribe` only (feature extraction +
     inference + decoding); audio decoding happens before it. The first ``warmup`` calls
-    transcribe the same audio untimed and discard the result. Each output carries
+    transcribe the same audio untimed and discard the result (once per model and options in a
+    process). Each output carries
     ``metadata = {"transcribe_seconds": ..., "audio_seconds": ...}``.
     """
 
@@ -66,9 +70,11 @@ class ASRModelAPI(ModelAPI):
         api_key: str | None = None,
         config: GenerateConfig = GenerateConfig(),
         warmup: int = 0,
+        options: str = "",
     ) -> None:
         super().__init__(model_name, base_url, api_key, [], config)
-        self._warmup_left = int(warmup)
+        self._warmup_key = (type(self).__name__, model_name, options)
+        self._warmup_left = 0 if self._warmup_key in _WARMED_UP else int(warmup)
 
     @abstractmethod
     def transcribe(self, audio: np.ndarray) -> str:
@@ -88,6 +94,7 @@ class ASRModelAPI(ModelAPI):
         while self._warmup_left > 0:
             self._warmup_left -= 1
             self.transcribe(audio)
+        _WARMED_UP.add(self._warmup_key)
         start = perf_counter()
         text = self.transcribe(audio)
         elapsed = perf_counter() - start

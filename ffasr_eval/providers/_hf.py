@@ -28,7 +28,7 @@ class TransformersASR(ASRModelAPI):
         dtype: str | None = None,
         revision: str | None = None,
     ) -> None:
-        super().__init__(model_name, base_url, api_key, config, warmup)
+        super().__init__(model_name, base_url, api_key, config, warmup, f"{device}/{dtype}/{revision}")
         try:
             import torch
             from transformers import pipeline

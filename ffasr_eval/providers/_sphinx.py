@@ -42,7 +42,7 @@ class SphinxASR(ASRModelAPI):
         warmup: int = 0,
         **options: float | str,
     ) -> None:
-        super().__init__(model_name, base_url, api_key, config, warmup)
+        super().__init__(model_name, base_url, api_key, config, warmup, repr(sorted(options.items())))
         if model_name != "en-us":
             raise ProviderError(f"pocketsphinx ships only the 'en-us' model, not '{model_name}': use sphinx/en-us")
         from pocketsphinx import Decoder

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -46,26 +45,29 @@ ffasr:
 
 TASKS_BLOCK = BASE[BASE.index("tasks:") : BASE.index("ffasr:")]
 FFASR_BLOCK = BASE[BASE.index("ffasr:") :]
-HAS_SCORING = importlib.util.find_spec("ffasr_eval.scoring") is not None
 
 # (case, old text, new text, layer, field path, message fragment, line)
 CASES = [
     ("unknown framework", "framework: inspect-ai", "framework: inspekt", "hub", "evaluation_framework",
-     "unknown evaluation_framework 'inspekt'; the Hub accepts 'inspect-ai'", 3),
-    ("framework valid on Hub only", "framework: inspect-ai", "framework: lighteval", "runnable", "evaluation_framework",
+     "unknown evaluation_framework 'inspekt': use 'inspect-ai' (the Hub accepts only its fixed list: apex-evals,", 3),
+    ("framework valid on Hub only", "framework: inspect-ai", "framework: open-asr-leaderboard", "runnable", "evaluation_framework",
      "runs only 'inspect-ai' benchmarks", 3),
     ("duplicate task ids", "  - id: phon\n", "  - id: near\n", "hub", "tasks[2].id",
      "task id 'near' is used twice (tasks[0] and tasks[2])", 17),
     ("task id with a space", "id: far\n", "id: far field\n", "hub", "tasks[1].id", "not allowed by the Hub charset", 11),
     ("task id starting with _", "id: far\n", "id: _far\n", "hub", "tasks[1].id", "not allowed by the Hub charset", 11),
     ("task id too long", "id: far\n", f"id: {'f' * 97}\n", "hub", "tasks[1].id", "at most 96 characters", 11),
+    ("task id with an empty part", "id: far\n", "id: far//x\n", "hub", "tasks[1].id", "not allowed by the Hub charset", 11),
+    ("task id with a '/'", "id: far\n", "id: ffasr/far\n", "runnable", "tasks[1].id",
+     "task id 'ffasr/far' has a '/': ffasr-eval uses task ids in Inspect task and log file names", 11),
     ("split is a number", "split: test", "split: 5", "hub", "tasks[0].split", "expected a string, got integer 5", 7),
     ("split not a split name", "split: test", "split: test/1", "hub", "tasks[0].split", "not a dataset split name", 7),
     ("tasks is a string", TASKS_BLOCK, "tasks: near_field\n", "hub", "tasks",
      "expected a list, got string 'near_field'", 4),
     ("no tasks", TASKS_BLOCK, "tasks: []\n", "hub", "tasks", "expected at least 1 item", 4),
     ("missing name", "name: Tiny\n", "", "hub", "name", "required field 'name' is missing", 1),
-    ("missing config", "    config: far_snr5\n", "", "hub", "tasks[1].config", "required field 'config' is missing", 11),
+    ("missing config", "    config: far_snr5\n", "", "runnable", "tasks[1].config",
+     "required field 'config' is missing: ffasr-eval needs each task's dataset config", 11),
     ("empty description", "description: A small far-field benchmark.", "description: ''", "hub", "description",
      "expected a non-empty string", 2),
     ("missing field_spec", "    field_spec: {input: audio, target: text, metadata: [snr_db]}\n", "", "runnable",
@@ -104,10 +106,9 @@ CASES = [
      "ffasr.hardware.accelerator", "use null for CPU-only profiles", 30),
     ("trusted_keys is a path", "trusted_keys: evaluators.yaml", "trusted_keys: ../keys.yaml", "runnable",
      "ffasr.trusted_keys", "expected a .yaml file name next to eval.yaml", 31),
+    ("unknown normalizer", "normalizer: english", "normalizer: klingon", "runnable",
+     "tasks[0].scorers[0].args.normalizer", "normalizer 'klingon' is not usable: unknown normalizer preset 'klingon'", 10),
 ]
-if HAS_SCORING:
-    CASES.append(("unknown normalizer", "normalizer: english", "normalizer: klingon", "runnable",
-                  "tasks[0].scorers[0].args.normalizer", "normalizer 'klingon' is not usable", 10))
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -173,14 +174,22 @@ def test_bad_yaml(tmp_path: Path, case: str, text: str, fragment: str, line: int
         load_spec(path)
 
 
-def test_hub_valid_but_not_runnable_lists_every_problem(tmp_path: Path) -> None:
-    hub_only = "name: Tiny\ndescription: d\nevaluation_framework: lighteval\ntasks:\n  - {id: a, config: c, split: test}\n"
+def test_split_defaults_to_test_as_on_the_hub(tmp_path: Path) -> None:
+    spec = load_spec(_write(tmp_path, BASE.replace("    split: test\n", "", 1)))
+    assert spec.tasks[0].split == "test"
+    assert "split: test" in spec.to_yaml().split("- id: far")[0]
+
+
+def test_hub_minimal_example_is_hub_valid_but_not_runnable(tmp_path: Path) -> None:
+    # The minimal eval.yaml of the Hub documentation: only a task id, no config or split.
+    hub_only = "name: AIME\ndescription: d\nevaluation_framework: math-arena\ntasks:\n  - id: MathArena/aime_2026\n"
     report = check_spec(_write(tmp_path, hub_only))
     assert report.hub_valid and not report.runnable
-    assert {i.field for i in report.runnable_errors} == {
-        "evaluation_framework", "tasks[0].field_spec", "tasks[0].solvers", "tasks[0].scorers", "ffasr",
-    }
-    with pytest.raises(SpecError, match=r"valid for the Hub, but not runnable by ffasr-eval: .*\(and 4 more problems"):
+    assert [(i.field, i.line) for i in report.runnable_errors] == [
+        ("evaluation_framework", 3), ("tasks[0].id", 5), ("tasks[0].config", 5), ("tasks[0].field_spec", 5),
+        ("tasks[0].solvers", 5), ("tasks[0].scorers", 5), ("ffasr", 1),
+    ]
+    with pytest.raises(SpecError, match=r"valid for the Hub, but not runnable by ffasr-eval: .*\(and 6 more problems"):
         load_spec(tmp_path / "eval.yaml")
 
 
