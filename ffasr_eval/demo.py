@@ -96,8 +96,7 @@ def _stages(console: Console, hub, workdir: Path, n_utterances: int, keep: bool,
             wait: Callable[[], None] | None) -> DemoResult:
     from huggingface_hub import HfApi
 
-    from ffasr_eval._cli.collect import _print_report as print_report
-    from ffasr_eval.collect import collect
+    from ffasr_eval.collect import collect, print_report
     from ffasr_eval.data import build_benchmark, push_benchmark
     from ffasr_eval.publish import submit
     from ffasr_eval.runner import run_benchmark

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Literal
 
 from huggingface_hub import CommitOperationAdd, EvalResultEntry, HfApi
-from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError, LocalTokenNotFoundError, RepositoryNotFoundError
+from huggingface_hub.errors import EntryNotFoundError, HfHubHTTPError, RepositoryNotFoundError
 
 import ffasr_eval
+from ffasr_eval._identity import whoami
 from ffasr_eval._templates import render_template
 from ffasr_eval.errors import ResultsError, SubmitError
 from ffasr_eval.results import (
@@ -321,14 +322,8 @@ def _is_repo_id(name: str) -> bool:
 
 
 def _submitter(api: HfApi, model_repo: str) -> tuple[str, Literal["author", "community"]]:
-    try:
-        me = api.whoami()
-    except LocalTokenNotFoundError as exc:
-        raise SubmitError("submitting needs a Hub token: set HF_TOKEN or run `hf auth login`") from exc
-    except HfHubHTTPError as exc:
-        raise SubmitError(f"the Hub rejected the token: {exc}") from exc
-    namespaces = {me["name"]} | {org["name"] for org in me.get("orgs", []) if "name" in org}
-    return me["name"], "author" if model_repo.split("/")[0] in namespaces else "community"
+    user, namespaces = whoami(api, SubmitError, "submitting")
+    return user, "author" if model_repo.split("/")[0] in namespaces else "community"
 
 
 def _main_sha(api: HfApi, model_repo: str) -> str:

@@ -61,10 +61,11 @@ class DatasetClaim(_Claims):
 
 
 class TaskClaim(_Claims):
-    """One task's primary metric (percent) and speed."""
+    """One task's primary metric (percent), its bootstrap 95 % interval (percent) and speed."""
 
     metric: Literal["wer", "per"]
     value: float
+    ci95: tuple[float, float]
     rtfx: float
     n_samples: int
 
@@ -203,6 +204,7 @@ def build_payload(
         t.task_id: TaskClaim(
             metric="per" if t.primary_metric == "per" else "wer",
             value=to_percent(t.value),
+            ci95=(to_percent(t.ci95[0]), to_percent(t.ci95[1])),
             rtfx=round(t.rtfx, 3),
             n_samples=t.n_samples,
         )

@@ -514,6 +514,7 @@ def spec_for_configs(
     *,
     name: str | None = None,
     description: str | None = None,
+    split: str | None = None,
     template: str | Path = TEMPLATE_PATH,
 ) -> EvalSpec:
     """The benchmark template restricted to the dataset configs that were built.
@@ -525,6 +526,7 @@ def spec_for_configs(
         configs: Names of the built dataset configs.
         name: Benchmark name (default: the template's).
         description: Benchmark description (default: the template's).
+        split: Split every task reads (default: the template's), e.g. ``heldout``.
         template: The template eval.yaml.
 
     Raises:
@@ -552,7 +554,7 @@ def spec_for_configs(
     data.update(
         name=name if name is not None else base.name,
         description=description if description is not None else base.description,
-        tasks=[task.model_dump() for task in tasks],
+        tasks=[{**task.model_dump(), **({"split": split} if split else {})} for task in tasks],
     )
     data["ffasr"]["average"] = [task_id for task_id in base.ffasr.average if task_id in kept]
     return EvalSpec.model_validate(data)

@@ -35,8 +35,10 @@ Repos live for the whole session: use unique repo names (the user's own namespac
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -50,6 +52,7 @@ import pytest
 _SOCKET = socket.create_server(("127.0.0.1", 0), backlog=128)
 _ENDPOINT = f"http://127.0.0.1:{_SOCKET.getsockname()[1]}"
 _HF_HOME = tempfile.mkdtemp(prefix="ffasr-tests-hf-home-")
+atexit.register(shutil.rmtree, _HF_HOME, ignore_errors=True)  # each pytest process (xdist worker) has its own
 
 for _name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "HF_HUB_CACHE",
               "HF_DATASETS_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_TOKEN_PATH"):

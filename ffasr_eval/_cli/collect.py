@@ -7,13 +7,11 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
 
-from ffasr_eval.collect import CollectReport
+from ffasr_eval.collect import print_report
 from ffasr_eval.collect import collect as run_collect
 from ffasr_eval.collect import moderate as run_moderate
 
-_BADGE_STYLE = {"verified": "bold green", "signed": "cyan", "unsigned": "yellow", "community": "magenta"}
 
 
 @click.command()
@@ -39,7 +37,7 @@ def collect(benchmark: str, dry_run: bool, out: Path | None, endpoint: str | Non
     """
     report = run_collect(benchmark, endpoint=endpoint, dry_run=dry_run, out=out, progress=sys.stderr.isatty())
     console = _console()
-    _print_report(console, report)
+    print_report(console, report)
     if dry_run:
         console.print("dry run: nothing published")
     elif report.commit is None:
@@ -74,37 +72,3 @@ def moderate(action: str, result_id: str, benchmark: str, reason: str, endpoint:
 
 def _console() -> Console:
     return Console(width=None if sys.stdout.isatty() else 240)  # logs and pipes get whole sentences
-
-
-def _print_report(console: Console, report: CollectReport) -> None:
-    board = report.leaderboard
-    table = Table("#", "model", *board.tasks, "average", "RTFx", "badges", "id", title=f"{board.name} leaderboard")
-    for row in board.main_table():
-        rtfx = "-" if row.rtfx is None else f"{row.rtfx:.1f}" + ("" if row.rtfx_comparable else "*")
-        badges = " ".join(f"[{_BADGE_STYLE[b]}]{b}[/]" for b in row.badges)
-        table.add_row(
-            str(row.rank), row.model, *(_number(row.values.get(t)) for t in board.tasks),
-            _number(row.values.get("average")), rtfx, badges, row.id,
-        )
-    console.print(table)
-    console.print("* RTFx not timed on the benchmark's hardware profile (not comparable)")
-    held = board.held()
-    if held:
-        console.print(f"\n[bold]{len(held)} flagged result(s) awaiting `ffasr-eval moderate`:[/]")
-        for row in held:
-            console.print(f"  {row.id} {row.model} (suspicion {row.suspicion:.2f})")
-            for message in row.flags:
-                console.print(f"    - {message}")
-    rejected = [(r.id, r.model, f"rejected: {r.decision}") for r in board.rows if r.state == "rejected"]
-    rejected += [(r.id, r.model, f"invalid: {r.reason}") for r in board.rejections]
-    if rejected:
-        console.print(f"\n[bold]{len(rejected)} result(s) not shown:[/]")
-        for result_id, model, reason in rejected:
-            console.print(f"  {result_id} {model}: {reason}")
-    for repo, error in sorted(report.errors.items()):
-        console.print(f"[yellow]skipped {repo}: {error}[/]")
-    console.print(f"\nread {len(report.read)} changed repo(s); {len(report.events)} new log event(s)")
-
-
-def _number(value: float | None) -> str:
-    return "-" if value is None else f"{value:.2f}"

@@ -34,8 +34,10 @@ def _model_args(pairs: tuple[str, ...]) -> dict[str, str | int | float | bool]:
 
 def _show(summary: RunSummary, run_dir: Path) -> None:
     table = Table(title=f"{summary.model.provider}/{summary.model.name} on {summary.benchmark.name}")
-    for column in ("task", "metric", "value %", "95% CI", "S/D/I", "samples", "failed", "audio s", "RTFx"):
-        table.add_column(column, justify="left" if column in ("task", "metric") else "right")
+    for column in ("task", "metric", "value %", "95% CI", "S/D/I", "n", "failed", "audio s", "RTFx"):
+        # Fold rather than truncate: on a narrow terminal every figure stays readable.
+        table.add_column(column, justify="left" if column in ("task", "metric") else "right", overflow="fold",
+                         no_wrap=column == "task")
     for task in summary.tasks:
         table.add_row(task.task_id, task.primary_metric.upper(), f"{100 * task.value:.2f}",
                       f"{100 * task.ci95[0]:.1f}–{100 * task.ci95[1]:.1f}",

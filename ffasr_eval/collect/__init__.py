@@ -20,6 +20,7 @@ from ffasr_eval.collect._collector import (
     collect,
     moderate,
 )
+from ffasr_eval.collect._console import print_report
 from ffasr_eval.collect._leaderboard import (
     Decision,
     Leaderboard,
@@ -52,6 +53,7 @@ __all__ = [
     "flag_results",
     "moderate",
     "pareto_front",
+    "print_report",
     "render_pareto",
     "render_section",
     "suspicion",

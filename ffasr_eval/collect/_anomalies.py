@@ -42,10 +42,6 @@ Z_THRESHOLD = 3.5
 #: Smallest spread used for the z-score, so that identical peers do not make every difference
 #: infinite: WER in percentage points, RTFx in log10 units (a factor of 1.26).
 MIN_SPREAD = {"wer": 0.5, "rtfx": 0.1}
-#: Half-width (percentage points) of the 95 % interval used when a verified result does not
-#: carry its bootstrap interval: the typical half-width of a corpus WER near 10 % on a split
-#: of about a thousand utterances.
-FALLBACK_CI_HALF_WIDTH = 1.0
 #: Highest believable RTFx at batch size 1: per CPU core, and for any GPU.
 MAX_RTFX_PER_CPU_CORE = 150.0
 MAX_RTFX_GPU = 10_000.0
@@ -222,15 +218,17 @@ def _disagrees_with_verified(result: CheckedResult, same_model: Sequence[Checked
     for reference in references:
         differing = []
         for task, value in result.values.items():
-            if task == AVERAGE_TASK_ID or task not in reference.values:
+            if task == AVERAGE_TASK_ID or task not in reference.ci95:
                 continue
-            if abs(value - reference.values[task]) > FALLBACK_CI_HALF_WIDTH:
-                differing.append(f"{task} {value:.2f} % vs {reference.values[task]:.2f} %")
+            low, high = reference.ci95[task]
+            if not low - EQUAL_TOLERANCE <= value <= high + EQUAL_TOLERANCE:
+                differing.append(f"{task} {value:.2f} % vs {reference.values[task]:.2f} % "
+                                 f"(interval {low:.2f}–{high:.2f} %)")
         if differing:
             revision = (reference.model_revision or "")[:12]
             flags.append(Flag("disagrees_with_verified", (
-                f"differs from the verified result {reference.id} of the same model revision {revision} by more "
-                f"than its 95 % interval (±{FALLBACK_CI_HALF_WIDTH:g} pp): {'; '.join(differing)}."
+                f"falls outside the 95 % bootstrap interval of the verified result {reference.id} of the same "
+                f"model revision {revision}: {'; '.join(differing)}."
             )))
     return flags
 

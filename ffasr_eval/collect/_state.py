@@ -78,6 +78,7 @@ class CheckedResult(_Model):
         values: Task id -> value in percent (`average` included when present).
         rtfx: Overall RTFx (signed value; for unsigned results the one stated in the notes).
         task_rtfx: Task id -> signed per-task RTFx (empty for unsigned results).
+        ci95: Task id -> signed bootstrap 95 % interval in percent (empty for unsigned results).
         rtfx_comparable: RTFx was timed on the benchmark's hardware profile (signed claim).
         hardware: The signed hardware (None for unsigned results).
         evaluator: Who signed (the token's `iss`), None for unsigned results.
@@ -93,6 +94,7 @@ class CheckedResult(_Model):
     values: dict[str, float] = Field(default_factory=dict)
     rtfx: float | None = None
     task_rtfx: dict[str, float] = Field(default_factory=dict)
+    ci95: dict[str, tuple[float, float]] = Field(default_factory=dict)
     rtfx_comparable: bool = False
     hardware: Hardware | None = None
     evaluator: str | None = None

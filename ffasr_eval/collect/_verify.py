@@ -83,6 +83,7 @@ def check_result(record: ResultRecord, benchmark: BenchmarkInfo, history: Collec
         reason=weakest.reason,
         rtfx=payload.rtfx,
         task_rtfx={task: claim.rtfx for task, claim in payload.tasks.items()},
+        ci95={task: claim.ci95 for task, claim in payload.tasks.items()},
         rtfx_comparable=trust.profile is not None and hardware.profile == trust.profile,
         hardware=Hardware(profile=hardware.profile, cores=hardware.cores, gpu=hardware.gpu),
         evaluator=payload.iss,

@@ -9,17 +9,20 @@ from pathlib import Path
 from ffasr_eval.providers import ARPABET_TO_IPA
 
 
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+
+
 @cache
 def cmudict() -> dict[str, tuple[str, ...]]:
     """Word → ARPAbet phones (first pronunciation, stress digits removed)."""
     from pocketsphinx import get_model_path
 
+    text = (Path(get_model_path()) / "en-us" / "cmudict-en-us.dict").read_text(encoding="utf-8")
     entries: dict[str, tuple[str, ...]] = {}
-    with open(Path(get_model_path()) / "en-us" / "cmudict-en-us.dict", encoding="utf-8") as dictionary:
-        for line in dictionary:
-            word, *phones = line.split()
-            if "(" not in word:
-                entries.setdefault(word, tuple(re.sub(r"\d", "", p) for p in phones))
+    for line in text.translate(_NO_DIGITS).splitlines():
+        word, _, phones = line.partition(" ")
+        if "(" not in word:  # alternate pronunciations are spelled word(2), word(3)...
+            entries.setdefault(word, tuple(phones.split()))
     return entries
 
 

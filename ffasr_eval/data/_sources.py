@@ -96,14 +96,22 @@ def _manifest(folder: Path) -> list[dict[str, str]]:
 
 def hub_source(repo_id: str, n: int | None = None, *, config: str | None = None, split: str = "test",
                audio_column: str = "audio", text_column: str = "text") -> Iterator[Utterance]:
-    """Utterances of a `datasets` dataset on the Hub (audio decoded with soundfile, not torchcodec)."""
+    """Utterances of a `datasets` dataset on the Hub (audio decoded with soundfile, not torchcodec).
+
+    Raises:
+        DataError: If a column is missing, or naming the row whose audio cannot be decoded.
+    """
     from datasets import Audio, load_dataset
 
     dataset = load_dataset(repo_id, config, split=split)
     for column in (audio_column, text_column):
         if column not in dataset.column_names:
-            raise DataError(f"{repo_id}: no column '{column}' (columns: {dataset.column_names})")
+            raise DataError(f"{repo_id}: no column '{column}' (columns: {', '.join(dataset.column_names)}); "
+                            "name the right ones with --audio-column/--text-column")
     dataset = dataset.cast_column(audio_column, Audio(decode=False))
     for i, row in enumerate(dataset.select(range(min(n or len(dataset), len(dataset))))):
-        audio, rate = sf.read(io.BytesIO(row[audio_column]["bytes"]), dtype="float32")
+        try:
+            audio, rate = sf.read(io.BytesIO(row[audio_column]["bytes"] or b""), dtype="float32")
+        except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+            raise DataError(f"{repo_id} ({split}, row {i}): cannot decode the '{audio_column}' audio: {exc}") from exc
         yield Utterance(f"{repo_id.replace('/', '-')}-{i:05d}", row[text_column], _to_16k_mono(audio, rate), "unknown")

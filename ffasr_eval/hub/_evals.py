@@ -113,9 +113,11 @@ def leaderboard(service: HubService, caller: Caller, dataset_id: str, base_model
     dataset = service.visible_repo(caller, "dataset", dataset_id)
     if service.store(dataset).entry(service.resolve(dataset, "main"), "eval.yaml") is None:
         raise HubHTTPError(404, f"Dataset {dataset.id} has no leaderboard: it has no eval.yaml.")
+    dataset_state = (service.resolve(dataset, "main"), dataset.private)
     rows: list[dict[str, Any]] = []
     for model in service.list_repos(caller, "model"):
-        rows.extend(_model_rows(service, model, dataset.id, base_model_only, verifier, endpoint))
+        rows.extend(_cached_model_rows(service, model, dataset.id, dataset_state, base_model_only, verifier,
+                                      endpoint))
     descending = not _lower_is_better(service, dataset)
     ranked: list[dict[str, Any]] = []
     for task in sorted({r["taskId"] for r in rows}):
@@ -125,6 +127,28 @@ def leaderboard(service: HubService, caller: Caller, dataset_id: str, base_model
             row["rank"] = ranked[-1]["rank"] if tied else index + 1
             ranked.append(row)
     return ranked
+
+
+#: A model repo's leaderboard rows, keyed by everything they depend on: the repo's main and open
+#: PR heads, the dataset's main and visibility (its evaluators.yaml feeds the verifier) and the query. A
+#: collector polling a large leaderboard then only re-reads and re-verifies the repos that changed.
+_ROWS_CACHE: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+
+
+def _cached_model_rows(service: HubService, model: RepoRow, dataset_id: str, dataset_state: tuple[str, bool],
+                       base_model_only: bool, verifier: Verifier | None, endpoint: str) -> list[dict[str, Any]]:
+    store = service.store(model)
+    pulls = tuple((d.num, d.status, store.ref_target(f"refs/pr/{d.num}"))
+                  for d in service.db.list_discussions(model.type, model.id) if d.is_pr)
+    key = (model.id, model.private, store.ref_target("refs/heads/main"), pulls, dataset_id.lower(), dataset_state,
+           base_model_only, id(verifier), endpoint)
+    rows = _ROWS_CACHE.get(key)
+    if rows is None:
+        rows = _model_rows(service, model, dataset_id, base_model_only, verifier, endpoint)
+        if len(_ROWS_CACHE) > _CACHE_LIMIT:
+            _ROWS_CACHE.clear()
+        _ROWS_CACHE[key] = rows
+    return [dict(row) for row in rows]  # ranking writes into the rows
 
 
 def _model_rows(service: HubService, model: RepoRow, dataset_id: str, base_model_only: bool,

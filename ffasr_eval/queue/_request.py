@@ -13,12 +13,11 @@ from datetime import timedelta
 
 from huggingface_hub import CommitOperationAdd, HfApi
 from huggingface_hub.errors import (
-    HfHubHTTPError,
-    LocalTokenNotFoundError,
     RepositoryNotFoundError,
     RevisionNotFoundError,
 )
 
+from ffasr_eval._identity import whoami as _whoami
 from ffasr_eval.errors import QueueError
 from ffasr_eval.queue._model import (
     PROVIDERS,
@@ -52,13 +51,7 @@ class RequestReceipt:
 
 def whoami(api: HfApi) -> tuple[str, set[str]]:
     """The token's user name and the namespaces it may write to."""
-    try:
-        me = api.whoami()
-    except LocalTokenNotFoundError as exc:
-        raise QueueError("the queue needs a Hub token: set HF_TOKEN or run `hf auth login`") from exc
-    except HfHubHTTPError as exc:
-        raise QueueError(f"the Hub rejected the token: {exc}") from exc
-    return me["name"], {me["name"]} | {o["name"] for o in me.get("orgs", []) if "name" in o}
+    return _whoami(api, QueueError, "the queue")
 
 
 def parse_model(model: str) -> tuple[str, str | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from fake_runs import PROFILE, WORD_TASKS, fake_summary
 from huggingface_hub import EvalResultEntry
 
 from ffasr_eval.results import ResultSource, build_entries, build_payload
@@ -13,19 +14,9 @@ from ffasr_eval.signing import (
     EvaluatorRegistry,
     sign_payload,
 )
-from ffasr_eval.summary import (
-    BenchmarkRef,
-    HardwareInfo,
-    ModelRef,
-    NormalizerRef,
-    RunSummary,
-    TaskSummary,
-    TimingRules,
-)
+from ffasr_eval.summary import ModelRef, RunSummary
 
-WORD_TASKS = ["near_field", "far_snr20", "far_snr10", "far_snr5", "far_snr0", "moving"]
 TASKS = [*WORD_TASKS, "phonemes"]
-PROFILE = "cpu-2c"
 DATASET = "ffasr-collect/far-field-bench"
 #: Hub user owning the benchmark dataset (runs the collector, moderates).
 OWNER = "ffasr-collect"
@@ -51,32 +42,11 @@ def summary(
     day: int = 0,
     run_id: str = "run",
 ) -> RunSummary:
-    """A RunSummary as the runner writes it (no model run needed)."""
-    task_rtfx = task_rtfx or {}
-    tasks = [
-        TaskSummary(
-            task_id=task, config="near_field" if task == "phonemes" else task, split="test",
-            primary_metric="per" if task == "phonemes" else "wer", value=rate, ci95=(rate * 0.9, rate * 1.1),
-            metrics={"per" if task == "phonemes" else "wer": rate}, substitutions=3, deletions=1, insertions=1,
-            hits=20, reference_units=24, n_samples=4, audio_seconds=12.0, transcribe_seconds=12.0 / task_rtfx.get(task, rtfx),
-            rtfx=task_rtfx.get(task, rtfx),
-        )
-        for task, rate in error_rates.items()
-    ]
-    return RunSummary(
-        run_id=run_id,
-        created_at=datetime(2026, 11, 1, 12, tzinfo=UTC) + timedelta(days=day),
-        benchmark=BenchmarkRef(id=DATASET, name="FFASR", revision=dataset_revision),
-        model=ModelRef(provider="hf-asr", name="m"),
-        tasks=tasks,
-        average=sum(error_rates[t] for t in WORD_TASKS) / len(WORD_TASKS),
-        average_tasks=WORD_TASKS,
-        rtfx=rtfx,
-        hardware=HardwareInfo(cpu="Test CPU", cores=cores, ram_gb=8.0, gpu=gpu, profile=profile),
-        versions={"ffasr-eval": "0.1.0"},
-        normalizer=NormalizerRef(name="english", version=1),
-        timing=TimingRules(batch_size=1, warmup_samples=2),
-    )
+    """A RunSummary as the runner writes it (no model run needed), `day` days into November."""
+    return fake_summary(error_rates, benchmark_id=DATASET, benchmark_revision=dataset_revision, rtfx=rtfx,
+                        task_rtfx=task_rtfx, profile=profile, cores=cores, gpu=gpu, run_id=run_id,
+                        created_at=datetime(2026, 11, 1, 12, tzinfo=UTC) + timedelta(days=day),
+                        model=ModelRef(provider="hf-asr", name="m"))
 
 
 @dataclass

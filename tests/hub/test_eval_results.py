@@ -50,12 +50,12 @@ def _world(make_user, prefix: str):
     api["e"].upload_file(path_or_fileobj=_results("other/dataset", {"near_field": 0.5}),
                          path_in_repo=".eval_results/o.yaml", repo_id=model["e"])
     api["f"].upload_file(path_or_fileobj=b"not: [a list", path_in_repo=".eval_results/broken.yaml", repo_id=model["f"])
-    return owner, dataset, model
+    return owner, dataset, model, api
 
 
 @pytest.fixture(scope="module")
 def world(make_hub_user):
-    return _world(make_hub_user, "lb")
+    return _world(make_hub_user, "lb")[:3]
 
 
 def _near_field(board) -> list[tuple[int, str, float, int | None]]:
@@ -85,6 +85,19 @@ def test_leaderboard_ranks_main_and_open_pr_results(world, anonymous_api) -> Non
                                        (3, model["a"], 10.0, None)]
 
 
+def test_repeated_leaderboards_follow_every_change_to_the_model_repos(make_hub_user, anonymous_api) -> None:
+    _, dataset, model, api = _world(make_hub_user, "lc")
+    assert _near_field(anonymous_api.get_dataset_leaderboard(dataset)) == [(1, model["c"], 9.0, 1),
+                                                                           (2, model["a"], 10.0, None)]
+    api["c"].change_discussion_status(model["c"], 1, "closed")  # the community PR goes away
+    api["a"].upload_file(path_or_fileobj=_results(dataset, {"near_field": 7.5}), path_in_repo=".eval_results/ffasr.yaml",
+                         repo_id=model["a"])  # the author improves
+    api["e"].upload_file(path_or_fileobj=_results(dataset, {"near_field": 11.0}), path_in_repo=".eval_results/n.yaml",
+                         repo_id=model["e"])  # another model joins
+    assert _near_field(anonymous_api.get_dataset_leaderboard(dataset)) == [(1, model["a"], 7.5, None),
+                                                                           (2, model["e"], 11.0, None)]
+
+
 def test_leaderboard_errors(world, hub_user, anonymous_api) -> None:
     hub_user.api.create_repo(f"{hub_user.name}/plain", repo_type="dataset")
     with pytest.raises(HfHubHTTPError) as error:
@@ -102,7 +115,7 @@ def test_verified_comes_from_the_pluggable_verifier(tmp_path, monkeypatch) -> No
             token = hub.create_user(name, orgs=orgs)
             return type("U", (), {"name": name, "api": HfApi(endpoint=hub.endpoint, token=token)})
 
-        owner, dataset, model = _world(make_user, "vf")
+        owner, dataset, model, _ = _world(make_user, "vf")
         assert {e.model_id: e.verified for e in HfApi(endpoint=hub.endpoint).get_dataset_leaderboard(dataset)} == {
             model["a"]: False, model["c"]: False}
         owner.api.upload_file(path_or_fileobj=model["a"].encode(), path_in_repo="trusted.txt", repo_id=dataset,

@@ -6,24 +6,25 @@ import hashlib
 import json
 import zipfile
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-
-from signing_helpers import DATASET, DATASET_SHA, LOG_BYTES, LOG_PATH, MODEL, MODEL_SHA, PROFILE, RATES, WORD_TASKS
+from fake_runs import fake_summary
+from signing_helpers import (
+    DATASET,
+    DATASET_SHA,
+    LOG_BYTES,
+    LOG_PATH,
+    MODEL,
+    MODEL_SHA,
+    PROFILE,
+    RATES,
+    WORD_TASKS,
+)
 
 from ffasr_eval.results import ResultPayload, build_entries, build_payload
 from ffasr_eval.signing import EvaluatorKey, EvaluatorRegistry, sign_payload
-from ffasr_eval.summary import (
-    BenchmarkRef,
-    HardwareInfo,
-    ModelRef,
-    NormalizerRef,
-    RunSummary,
-    TaskSummary,
-    TimingRules,
-)
+from ffasr_eval.summary import RunSummary
 
 
 @pytest.fixture(autouse=True)
@@ -46,33 +47,10 @@ def make_summary() -> Callable[..., RunSummary]:
         benchmark_revision: str | None = DATASET_SHA,
         run_id: str = "run-2026-11-23-sphinx",
     ) -> RunSummary:
-        rates = dict(RATES if rates is None else rates)
-        averaged = WORD_TASKS if average_tasks is None else average_tasks
-        tasks = [
-            TaskSummary(
-                task_id=task, config="near_field" if task == "phonemes" else task, split="test",
-                primary_metric="per" if task == "phonemes" else "wer", value=rate, ci95=(rate * 0.8, rate * 1.2),
-                metrics={"per" if task == "phonemes" else "wer": rate}, substitutions=3, deletions=1, insertions=1,
-                hits=20, reference_units=24, n_samples=4, audio_seconds=12.0, transcribe_seconds=1.5, rtfx=8.0,
-                log="logs/run.eval",
-            )
-            for task, rate in rates.items()
-        ]
-        present = [t for t in averaged if t in rates]
-        return RunSummary(
-            run_id=run_id,
-            created_at=datetime(2026, 11, 23, 2, 30, tzinfo=timezone.utc),
-            benchmark=BenchmarkRef(id=benchmark_id, name="FFASR", revision=benchmark_revision),
-            model=ModelRef(provider="sphinx", name="en-us"),
-            tasks=tasks,
-            average=sum(rates[t] for t in present) / len(present) if present else None,
-            average_tasks=averaged,
-            rtfx=8.0,
-            hardware=HardwareInfo(cpu="Test CPU", cores=2, ram_gb=8.0, profile=profile),
-            versions={"ffasr-eval": "0.1.0", "inspect-ai": "0.3.285"},
-            normalizer=NormalizerRef(name="english", version=1),
-            timing=TimingRules(batch_size=1, warmup_samples=2),
-        )
+        return fake_summary(dict(RATES if rates is None else rates), benchmark_id=benchmark_id,
+                            benchmark_revision=benchmark_revision, profile=profile, run_id=run_id,
+                            average_tasks=WORD_TASKS if average_tasks is None else average_tasks,
+                            ci_half_width=0.2, log="logs/run.eval")
 
     return make
 
