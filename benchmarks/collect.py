@@ -19,7 +19,8 @@ from pathlib import Path
 
 from huggingface_hub import CommitOperationAdd, HfApi
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "collect"))
+_TESTS = Path(__file__).resolve().parents[1] / "tests"
+sys.path[:0] = [str(_TESTS), str(_TESTS / "collect")]  # the collector tests' builders of signed results
 from collect_helpers import DATASET, OWNER, Keys, entries_for, rates, summary
 from collect_world import create_benchmark, safetensors_header
 
