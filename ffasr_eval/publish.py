@@ -115,7 +115,7 @@ def prepare_result(
     """
     run_dir = Path(run_dir)
     summary = RunSummary.load(run_dir)
-    logs = _run_logs(run_dir)
+    logs = _run_logs(run_dir, summary)
     dataset_id, dataset_revision = _benchmark(summary, benchmark_repo)
     if summary.model.repo_id is not None and summary.model.repo_id != model_repo:
         raise SubmitError(
@@ -293,11 +293,16 @@ def render_pr_description(
     )
 
 
-def _run_logs(run_dir: Path) -> list[Path]:
-    logs = sorted((run_dir / "logs").glob("*.eval"))
-    if not logs:
-        raise SubmitError(f"{run_dir / 'logs'} has no *.eval log: a result PR must carry the run's Inspect log")
-    return logs
+def _run_logs(run_dir: Path, summary: RunSummary) -> list[Path]:
+    """The logs the run's scores come from (not those of interrupted attempts a resume replaced)."""
+    logs = [run_dir / task.log for task in summary.tasks if task.log]
+    missing = [str(p) for p in logs if not p.is_file()]
+    if not logs or missing:
+        raise SubmitError(
+            f"run {summary.run_id} lacks the Inspect logs its scores come from ({', '.join(missing) or 'none named'}): "
+            "a result PR must carry them; run `ffasr-eval run` into the same folder again, then `ffasr-eval rescore`"
+        )
+    return sorted(logs)
 
 
 def _benchmark(summary: RunSummary, benchmark_repo: str | None) -> tuple[str, str | None]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from inspect_ai import eval as inspect_eval
 from inspect_ai import eval_retry
-from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log
+from inspect_ai.log import EvalLog, RecoveryNotAvailable, list_eval_logs, read_eval_log, recover_eval_log
 
 from ffasr_eval.errors import RunError
 from ffasr_eval.providers import OUTPUT_KINDS
@@ -112,6 +112,28 @@ def _task_logs(run_dir: Path) -> dict[str, EvalLog]:
     return logs
 
 
+def _resumable(log: EvalLog, registered_as: str) -> EvalLog:
+    """An interrupted task's log, ready for `eval_retry` to continue it.
+
+    Args:
+        log: The task's newest log (status ``started`` after a crash, ``cancelled`` or ``error``).
+        registered_as: The name this process registered the ``ffasr`` task under.
+    """
+    # With its samples: eval_retry reuses only the samples of the log object it is given.
+    try:  # a crashed process left samples it finished but never flushed to the log: recover them
+        log = recover_eval_log(log.location, overwrite=True) if log.status == "started" else read_eval_log(log.location)
+    except RecoveryNotAvailable:
+        log = read_eval_log(log.location)
+    # Inspect qualifies a task's name with its package, and records no source file, only when it
+    # sees the package as installed; for an editable install that depends on the working
+    # directory, so the interrupted process may have recorded a loose file (which eval_retry
+    # cannot import) or the other form of the name. The ffasr task is always registered
+    # (entry point): retry it by the name it has here.
+    log.eval.task_file = None
+    log.eval.task_registry_name = registered_as
+    return log
+
+
 def default_run_dir(model: str) -> Path:
     """``runs/<model>-<UTC time>``, the run folder used when none is given."""
     return Path("runs") / (re.sub(r"[^A-Za-z0-9_.-]+", "-", model) + datetime.now(UTC).strftime("-%Y%m%dT%H%M%S"))
@@ -175,7 +197,8 @@ def run_benchmark(
     unfinished = [logs[t.id] for t in selected if t.id in logs and logs[t.id].status != "success"]
     missing = [t for t in selected if t.id not in logs]
     if unfinished:
-        eval_retry(unfinished, **options)
+        registered_as = ffasr(benchmark=str(bench.root), task_id=selected[0].id, limit=1).registry_name or "ffasr"
+        eval_retry([_resumable(log, registered_as) for log in unfinished], **options)
     if missing:
         inspect_eval([ffasr(benchmark=str(bench.root), task_id=t.id, limit=limit) for t in missing],
                      model=model, model_args=args, **options)

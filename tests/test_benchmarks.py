@@ -18,7 +18,7 @@ TINY = {
     "hub.py": ["--n", "20", "--latency", "10", "--big-mb", "0"],
     "signing.py": ["--tokens", "50"],
     "collect.py": ["--n", "6", "--changed", "2"],
-    "runner.py": ["--n", "4"],
+    "runner.py": ["--n", "4", "--repeat", "1"],
     "simulate.py": ["--n", "4"],
 }
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import itertools
+import math
 from collections.abc import Sequence
 
 from ffasr_eval.collect._leaderboard import Leaderboard, Row
@@ -18,14 +20,16 @@ def pareto_front(points: Sequence[tuple[float, float]]) -> list[int]:
         >>> pareto_front([(10.0, 20.0), (5.0, 10.0), (4.0, 30.0), (20.0, 25.0)])
         [0, 1, 3]
     """
-    front = []
-    for i, (speed, error) in enumerate(points):
-        dominated = any(
-            s >= speed and e <= error and (s > speed or e < error) for j, (s, e) in enumerate(points) if j != i
-        )
-        if not dominated:
-            front.append(i)
-    return front
+    front: list[int] = []
+    best = math.inf  # lowest WER among the strictly faster points seen so far
+    by_speed = sorted(range(len(points)), key=lambda i: -points[i][0])
+    for _, group in itertools.groupby(by_speed, key=lambda i: points[i][0]):  # fastest first
+        indices = list(group)
+        lowest = min(points[i][1] for i in indices)
+        if lowest < best:  # the lowest-WER points of an equally fast group are beaten by none
+            front += [i for i in indices if points[i][1] == lowest]
+            best = lowest
+    return sorted(front)
 
 
 def render_pareto(board: Leaderboard) -> bytes:

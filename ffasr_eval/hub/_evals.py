@@ -27,6 +27,10 @@ RESULTS_DIR = ".eval_results"
 logger = logging.getLogger(__name__)
 
 
+#: ``read_file(repo_type, repo_id, path)`` -> the file's bytes on the repo's main, or None.
+ReadFile = Callable[[str, str, str], bytes | None]
+
+
 @dataclass(frozen=True)
 class ResultContext:
     """What a verifier gets to decide whether one leaderboard entry is verified.
@@ -48,7 +52,7 @@ class ResultContext:
     filename: str
     entry: dict[str, Any]
     pull_request: int | None
-    read_file: Callable[[str, str, str], bytes | None]
+    read_file: ReadFile
 
 
 #: Decides whether an entry is verified; the toolkit's signing module can provide one.
@@ -113,11 +117,10 @@ def leaderboard(service: HubService, caller: Caller, dataset_id: str, base_model
     dataset = service.visible_repo(caller, "dataset", dataset_id)
     if service.store(dataset).entry(service.resolve(dataset, "main"), "eval.yaml") is None:
         raise HubHTTPError(404, f"Dataset {dataset.id} has no leaderboard: it has no eval.yaml.")
-    dataset_state = (service.resolve(dataset, "main"), dataset.private)
+    files = _Files(service)
     rows: list[dict[str, Any]] = []
     for model in service.list_repos(caller, "model"):
-        rows.extend(_cached_model_rows(service, model, dataset.id, dataset_state, base_model_only, verifier,
-                                      endpoint))
+        rows.extend(_cached_model_rows(service, model, dataset.id, files, base_model_only, verifier, endpoint))
     descending = not _lower_is_better(service, dataset)
     ranked: list[dict[str, Any]] = []
     for task in sorted({r["taskId"] for r in rows}):
@@ -129,30 +132,74 @@ def leaderboard(service: HubService, caller: Caller, dataset_id: str, base_model
     return ranked
 
 
-#: A model repo's leaderboard rows, keyed by everything they depend on: the repo's main and open
-#: PR heads, the dataset's main and visibility (its evaluators.yaml feeds the verifier) and the query. A
-#: collector polling a large leaderboard then only re-reads and re-verifies the repos that changed.
-_ROWS_CACHE: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+@dataclass
+class _Rows:
+    """A model repo's leaderboard rows, and the files its verifier read to compute them."""
+
+    rows: list[dict[str, Any]]
+    reads: dict[tuple[str, str, str], str | None]  # (repo type, repo id, path) -> blob read, None if absent
 
 
-def _cached_model_rows(service: HubService, model: RepoRow, dataset_id: str, dataset_state: tuple[str, bool],
-                       base_model_only: bool, verifier: Verifier | None, endpoint: str) -> list[dict[str, Any]]:
+#: A model repo's leaderboard rows, keyed by the repo's main and open PR heads and the query, and
+#: valid while every file the verifier read (the dataset's eval.yaml and evaluators.yaml) is
+#: unchanged. A collector polling a large leaderboard, which publishes into the dataset repo each
+#: time, then only re-reads and re-verifies the model repos that changed.
+_ROWS_CACHE: dict[tuple[Any, ...], _Rows] = {}
+
+
+class _Files:
+    """Files read for verifiers during one leaderboard request, at the repos' main heads."""
+
+    def __init__(self, service: HubService) -> None:
+        self._service = service
+        self._blobs: dict[tuple[str, str, str], tuple[GitStore, str] | None] = {}
+
+    def blob(self, repo_type: str, repo_id: str, path: str) -> tuple[GitStore, str] | None:
+        """The store and blob id of a public repo's file on main, or None."""
+        key = (repo_type, repo_id, path)
+        if key not in self._blobs:
+            repo = self._service.db.get_repo(repo_type, repo_id)
+            store = self._service.store(repo) if repo is not None and not repo.private else None
+            head = store.ref_target("refs/heads/main") if store is not None else None
+            entry = store.entry(head, path) if store is not None and head else None
+            self._blobs[key] = (store, entry.oid) if entry is not None and not entry.is_dir else None
+        return self._blobs[key]
+
+    def oid(self, key: tuple[str, str, str]) -> str | None:
+        found = self.blob(*key)
+        return found[1] if found else None
+
+    def reader(self, reads: dict[tuple[str, str, str], str | None]) -> ReadFile:
+        """A ``read_file`` for `ResultContext` that records what it read into `reads`."""
+
+        def read_file(repo_type: str, repo_id: str, path: str) -> bytes | None:
+            found = self.blob(repo_type, repo_id, path)
+            reads[(repo_type, repo_id, path)] = found[1] if found else None
+            return found[0].read_blob(found[1]) if found else None
+
+        return read_file
+
+
+def _cached_model_rows(service: HubService, model: RepoRow, dataset_id: str, files: _Files, base_model_only: bool,
+                       verifier: Verifier | None, endpoint: str) -> list[dict[str, Any]]:
     store = service.store(model)
     pulls = tuple((d.num, d.status, store.ref_target(f"refs/pr/{d.num}"))
                   for d in service.db.list_discussions(model.type, model.id) if d.is_pr)
-    key = (model.id, model.private, store.ref_target("refs/heads/main"), pulls, dataset_id.lower(), dataset_state,
-           base_model_only, id(verifier), endpoint)
-    rows = _ROWS_CACHE.get(key)
-    if rows is None:
-        rows = _model_rows(service, model, dataset_id, base_model_only, verifier, endpoint)
+    key = (model.id, model.private, store.ref_target("refs/heads/main"), pulls, dataset_id.lower(), base_model_only,
+           id(verifier), endpoint)
+    cached = _ROWS_CACHE.get(key)
+    if cached is None or any(files.oid(read) != oid for read, oid in cached.reads.items()):
+        reads: dict[tuple[str, str, str], str | None] = {}
+        cached = _Rows(_model_rows(service, model, dataset_id, base_model_only, verifier, endpoint,
+                                   files.reader(reads)), reads)
         if len(_ROWS_CACHE) > _CACHE_LIMIT:
             _ROWS_CACHE.clear()
-        _ROWS_CACHE[key] = rows
-    return [dict(row) for row in rows]  # ranking writes into the rows
+        _ROWS_CACHE[key] = cached
+    return [dict(row) for row in cached.rows]  # ranking writes into the rows
 
 
 def _model_rows(service: HubService, model: RepoRow, dataset_id: str, base_model_only: bool,
-                verifier: Verifier | None, endpoint: str) -> list[dict[str, Any]]:
+                verifier: Verifier | None, endpoint: str, read_file: ReadFile) -> list[dict[str, Any]]:
     store = service.store(model)
     main = store.ref_target("refs/heads/main")
     if main is None:
@@ -175,17 +222,17 @@ def _model_rows(service: HubService, model: RepoRow, dataset_id: str, base_model
                     continue
                 if not isinstance(entry["value"], int | float) or isinstance(entry["value"], bool):
                     continue
-                rows.append(_row(service, model, commit, pr, path, entry, dataset_id, verifier, endpoint))
+                rows.append(_row(service, model, commit, pr, path, entry, dataset_id, verifier, endpoint, read_file))
     return rows
 
 
 def _row(service: HubService, model: RepoRow, commit: str, pr: int | None, path: str, entry: dict[str, Any],
-         dataset_id: str, verifier: Verifier | None, endpoint: str) -> dict[str, Any]:
+         dataset_id: str, verifier: Verifier | None, endpoint: str, read_file: ReadFile) -> dict[str, Any]:
     namespace = model.id.split("/")[0]
     row: dict[str, Any] = {
         "modelId": model.id, "value": entry["value"], "filename": path, "taskId": entry["dataset"]["task_id"],
         "verified": _verified(service, verifier, ResultContext(dataset_id, model.id, commit, path, entry, pr,
-                                                                 _reader(service))),
+                                                                 read_file)),
         "author": {"type": service.db.account_kind(namespace) or "user", "name": namespace},
         "pullRequest": pr,
     }
@@ -209,14 +256,3 @@ def _verified(service: HubService, verifier: Verifier | None, context: ResultCon
     except Exception:
         logger.exception("eval result verifier failed on %s %s", context.model_id, context.filename)
         return False
-
-
-def _reader(service: HubService) -> Callable[[str, str, str], bytes | None]:
-    def read_file(repo_type: str, repo_id: str, path: str) -> bytes | None:
-        repo = service.db.get_repo(repo_type, repo_id)
-        if repo is None or repo.private:
-            return None
-        head = service.store(repo).ref_target("refs/heads/main")
-        return service.store(repo).read(head, path) if head else None
-
-    return read_file

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import random
 
 import pyarrow.parquet as pq
 import pytest
@@ -129,6 +130,14 @@ PARETO_CASES = [
 @pytest.mark.parametrize(("points", "front"), PARETO_CASES)
 def test_pareto_front(points, front) -> None:
     assert pareto_front(points) == front
+
+
+def test_pareto_front_equals_the_definition_on_random_points_with_ties() -> None:
+    rng = random.Random(0)
+    for _ in range(200):
+        points = [(float(rng.randint(1, 6)), float(rng.randint(1, 6))) for _ in range(rng.randint(0, 12))]
+        beaten = {i for i, (s, e) in enumerate(points) for t, f in points if t >= s and f <= e and (t > s or f < e)}
+        assert pareto_front(points) == [i for i in range(len(points)) if i not in beaten]
 
 
 def test_published_forms_hold_the_table(result, benchmark) -> None:

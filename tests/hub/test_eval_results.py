@@ -108,17 +108,35 @@ def test_leaderboard_errors(world, hub_user, anonymous_api) -> None:
 
 
 def test_verified_comes_from_the_pluggable_verifier(tmp_path, monkeypatch) -> None:
+    """Rows are verified by the plugin, and verified again only when a file it read changes (not
+    on every dataset commit: a collector publishes into the dataset after each collect)."""
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]))
+    calls = tmp_path / "calls.txt"
+    monkeypatch.setenv("VERIFIER_CALLS", str(calls))
     with LocalHub(tmp_path / "hub", verifier="verifier_plugin:verify") as hub:
         def make_user(orgs=()):
             name = f"v{len(list((tmp_path / 'hub').glob('*')))}{os.urandom(2).hex()}"
             token = hub.create_user(name, orgs=orgs)
             return type("U", (), {"name": name, "api": HfApi(endpoint=hub.endpoint, token=token)})
 
+        def board() -> dict[str, bool]:
+            return {e.model_id: e.verified for e in HfApi(endpoint=hub.endpoint).get_dataset_leaderboard(dataset)}
+
+        def verified_again() -> list[str]:
+            seen = calls.read_text().splitlines() if calls.exists() else []
+            calls.write_text("")
+            return seen
+
         owner, dataset, model, _ = _world(make_user, "vf")
-        assert {e.model_id: e.verified for e in HfApi(endpoint=hub.endpoint).get_dataset_leaderboard(dataset)} == {
-            model["a"]: False, model["c"]: False}
+        assert board() == {model["a"]: False, model["c"]: False}
+        twice = [model["a"]] * 2  # model a's two entries (near_field, average) are the only ones with a token
+        assert verified_again() == twice
+        owner.api.upload_file(path_or_fileobj=b"# a benchmark", path_in_repo="README.md", repo_id=dataset,
+                              repo_type="dataset")
+        assert board() == {model["a"]: False, model["c"]: False} and verified_again() == []
         owner.api.upload_file(path_or_fileobj=model["a"].encode(), path_in_repo="trusted.txt", repo_id=dataset,
                               repo_type="dataset")
-        board = HfApi(endpoint=hub.endpoint).get_dataset_leaderboard(dataset)
-        assert {e.model_id: e.verified for e in board} == {model["a"]: True, model["c"]: False}
+        assert board() == {model["a"]: True, model["c"]: False} and verified_again() == twice
+        owner.api.upload_file(path_or_fileobj=b"nobody", path_in_repo="trusted.txt", repo_id=dataset,
+                              repo_type="dataset")
+        assert board() == {model["a"]: False, model["c"]: False} and verified_again() == twice

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -126,3 +129,50 @@ def test_every_arpabet_phone_maps_to_ipa_that_panphon_scores() -> None:
     table = panphon.FeatureTable()
     assert len(ARPABET_TO_IPA) == 39
     assert [p for p, ipa in ARPABET_TO_IPA.items() if "".join(map(str, table.ipa_segs(ipa))) != ipa] == []
+
+
+def _digests(bench: Path) -> dict[str, str]:
+    """Sample id -> the digest `sphinx-crash` records for its audio."""
+    from ffasr_eval.tasks import load_samples, open_benchmark
+
+    opened = open_benchmark(bench)
+    return {s.id: hashlib.sha256(s.input[0].content[1].audio.encode()).hexdigest()
+            for s in load_samples(opened, opened.spec.task("near_field"))}
+
+
+@pytest.mark.parametrize("interruption", ["SIGKILL", "SIGINT"])
+def test_an_interrupted_task_resumes_where_it_stopped(interruption, sphinx_run, runner_benchmark, tmp_path) -> None:
+    """Killed (a crash) or interrupted (Ctrl-C) in its second sample, the run keeps every sample it
+    finished and, run again, transcribes only the others; the result equals an uninterrupted run's."""
+    from crashing_provider import CrashingSphinx  # noqa: F401  (registers sphinx-crash in this process)
+
+    run_dir, uninterrupted = sphinx_run
+    calls, out = tmp_path / "calls.txt", tmp_path / "run"
+    args = {"calls": str(calls), "crash_at": 2, "signal": interruption}
+    script = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import crashing_provider; "
+              "from ffasr_eval.runner import run_benchmark; "
+              f"run_benchmark({str(runner_benchmark)!r}, 'sphinx-crash/en-us', out_dir={str(out)!r}, "
+              f"model_args={args!r}, tasks=['near_field'])")
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert first.returncode != 0, first.stdout + first.stderr
+    first_calls = calls.read_text().splitlines()
+    [interrupted] = list((out / "logs").iterdir())
+    if interruption == "SIGKILL":  # killed before answering its last request
+        assert read_eval_log(str(interrupted), header_only=True).status == "started"
+        finished = set(first_calls[:-1])
+    else:  # Inspect stops on Ctrl-C and logs the task as cancelled, with the samples it finished
+        assert "did not finish (cancelled): run the same command again" in first.stderr
+        log = read_eval_log(str(interrupted))
+        assert log.status == "cancelled"
+        finished = {_digests(runner_benchmark)[s.id] for s in log.samples if s.error is None}
+    assert finished
+
+    summary = run_benchmark(runner_benchmark, "sphinx-crash/en-us", out_dir=out, model_args=args, tasks=["near_field"])
+    again = calls.read_text().splitlines()[len(first_calls):]
+    assert set(again).isdisjoint(finished) and len(again) == len(set(again))  # no finished sample ran again
+    assert finished | set(again) == set(_digests(runner_benchmark).values())
+    resumed = {s.id: s.output.completion for s in read_eval_log(str(out / summary.task("near_field").log)).samples}
+    reference = {s.id: s.output.completion for s in read_eval_log(str(run_dir / uninterrupted.task("near_field").log)).samples}
+    assert resumed == reference
+    assert summary.task("near_field").value == uninterrupted.task("near_field").value
+    assert summary.task("near_field").n_samples == 3 and summary.task("near_field").rtfx > 0

@@ -48,3 +48,9 @@ def test_leaderboard_verified_only_for_the_official_key(verifying_hub, run_dir, 
     rows = owner.get_dataset_leaderboard(dataset)
     verified = {(row.model_id, getattr(row, "pull_request", None)): row.verified for row in rows}
     assert verified == {("alice/official-run", None): True, ("alice/community-run", by_alice.pr_num): False}
+
+    revoked = registry.model_copy(update={"evaluators": [
+        e.model_copy(update={"revoked": e.kid == official.kid}) for e in registry.evaluators]})
+    owner.upload_file(path_or_fileobj=revoked.to_yaml().encode(), path_in_repo="evaluators.yaml", repo_id=dataset,
+                      repo_type="dataset")
+    assert not any(row.verified for row in owner.get_dataset_leaderboard(dataset))  # a revocation applies at once

@@ -79,8 +79,16 @@ def test_run_of_another_model_is_refused(run_dir, make_summary) -> None:
 def test_run_without_logs_is_refused(run_dir) -> None:
     folder = run_dir()
     (folder / "logs" / "run.eval").unlink()
-    with pytest.raises(SubmitError, match="has no \\*.eval log"):
+    with pytest.raises(SubmitError, match="lacks the Inspect logs its scores come from .*logs/run.eval"):
         prepare_result(folder, MODEL, model_revision=MODEL_SHA)
+
+
+def test_only_the_logs_the_scores_come_from_are_submitted(run_dir) -> None:
+    folder = run_dir()
+    (folder / "logs" / "interrupted-attempt.eval").write_bytes((folder / "logs" / "run.eval").read_bytes())
+    prepared = prepare_result(folder, MODEL, model_revision=MODEL_SHA)
+    assert [p.name for p in prepared.logs.values()] == ["run.eval"]
+    assert list(prepared.payload.eval_logs) == list(prepared.logs)
 
 
 def test_local_benchmark_folder_with_hub_id(run_dir, make_summary) -> None:
