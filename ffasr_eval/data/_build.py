@@ -206,17 +206,18 @@ def build_benchmark(source: str, out_dir: str | Path, *, n_utterances: int, seed
     parts = [(Path(out_dir), SPLIT, [i for i in range(len(utterances)) if i not in held])]
     if heldout_out is not None:
         parts.append((Path(heldout_out), HELDOUT_SPLIT, heldout))
+    missing: set[str] = set()
     for folder, split, keep in parts:
-        _write_folder(folder, split, {c: [rows[i] for i in keep] for c, rows in by_condition.items()},
-                      [utterances[i] for i in keep], source=source, seed=seed, name=name)
+        missing |= _write_folder(folder, split, {c: [rows[i] for i in keep] for c, rows in by_condition.items()},
+                                 [utterances[i] for i in keep], source=source, seed=seed, name=name)
     seconds = sum(r["duration_s"] for rows in by_condition.values() for r in rows)
-    missing = sorted({w for u in utterances for w in phonemes(u.text)[2]})
-    return BuildReport(Path(out_dir), names, len(utterances) - len(heldout), seconds, missing,
+    return BuildReport(Path(out_dir), names, len(utterances) - len(heldout), seconds, sorted(missing),
                        Path(heldout_out) if heldout_out is not None else None, len(heldout))
 
 
 def _write_folder(out: Path, split: str, by_condition: dict[str, list[dict[str, Any]]], utterances: list[Utterance],
-                  *, source: str, seed: int, name: str) -> None:
+                  *, source: str, seed: int, name: str) -> set[str]:
+    """Write one benchmark folder; returns the words of its utterances missing from the dictionary."""
     names = list(by_condition)
     for condition, rows in by_condition.items():
         _write_parquet(rows, out / "data" / condition / f"{split}-00000-of-00001.parquet")
@@ -225,15 +226,16 @@ def _write_folder(out: Path, split: str, by_condition: dict[str, list[dict[str, 
     if split == SPLIT:
         (out / "evaluators.yaml").write_text("# Trusted evaluator keys (ffasr-eval keys show prints an entry).\n"
                                              "evaluators: []\n", encoding="utf-8")
+    missing = {w for u in utterances for w in phonemes(u.text)[2]}
     table = [{"name": c, "description": CONDITIONS[c].description, "n": len(rows),
               **{key: _stats([r[key] for r in rows]) for key in
                  ("distance_m", "rt60_measured_s", "drr_db", "c50_db", "snr_db", "source_speed_mps")}}
              for c, rows in by_condition.items()]
     card = render_template("dataset_card.md", DataError, name=name, configs=names, split=split, table=table,
                            n_utterances=len(utterances), source=source, seed=seed,
-                           missing=sorted({w for u in utterances for w in phonemes(u.text)[2]}),
-                           tasks=[t.id for t in spec.tasks], heldout=split == HELDOUT_SPLIT)
+                           missing=sorted(missing), tasks=[t.id for t in spec.tasks], heldout=split == HELDOUT_SPLIT)
     (out / "README.md").write_text(card, encoding="utf-8")
+    return missing
 
 
 class _Serial:
